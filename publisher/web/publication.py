@@ -1,0 +1,57 @@
+"""What one running app publishes: the settings, the store and the representations made from it, cached per
+data version. Blueprints reach it as current_app.extensions["lodpub"]."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import render_template
+
+from publisher.config import Settings
+from publisher.store.base import Store
+from publisher.web import formats, html
+from publisher.web.describe import describe
+from publisher.web.http import Representation, RepresentationCache
+
+
+@dataclass
+class Publication:
+    settings: Settings
+    store: Store
+    cache: RepresentationCache = field(default_factory=RepresentationCache)
+
+    @property
+    def base(self) -> str:
+        return self.settings.base_iri
+
+    def resource(self, iri: str, fmt: formats.Format, page: int, *, lang: str, host_url: str) -> Representation | None:
+        """The representation of one resource; None when the IRI is unknown. HTML varies by host and language."""
+        key = ("resource", self.store.version, iri, fmt.key, page) + ((lang, host_url) if fmt is formats.HTML else ())
+        def make():
+            description = describe(self.store, iri, page, self.settings.incoming_page_size)
+            if description is None:
+                return Representation(b"", "", status=404)
+            if fmt is formats.HTML:
+                jsonld = formats.serialize_triples(description.triples, formats.JSONLD, self.base).decode()
+                view = html.ResourceView(description, lang, self.base, host_url)
+                body = render_template("resource.html", view=view, jsonld=html.script_safe(jsonld))
+                return Representation(body.encode(), fmt.content_type)
+            return Representation(formats.serialize_triples(description.triples, fmt, self.base), fmt.content_type)
+
+        rep = self.cache.get(key, make)
+        return None if rep.status == 404 else rep
+
+    def graph_document(self, name: str, title: str, triples_of, fmt: formats.Format) -> Representation:
+        """A whole small graph (catalog, VoID, service description) in one format, made once per data version.
+        Its HTML form shows the Turtle, readable by people and copyable by tools."""
+        key = ("graph", self.store.version, name, fmt.key)
+
+        def make():
+            triples = triples_of()
+            if fmt is formats.HTML:
+                turtle = formats.serialize_triples(triples, formats.TURTLE, self.base).decode()
+                body = render_template("graph.html", title=title, name=name, turtle=turtle)
+                return Representation(body.encode(), fmt.content_type)
+            return Representation(formats.serialize_triples(triples, fmt, self.base), fmt.content_type)
+
+        return self.cache.get(key, make)

@@ -1,0 +1,95 @@
+"""Shared fixtures: the published release of the project's data, a Flask test client, copies of the sources to
+break, and a real `lodpub serve` on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from publisher.config import PROJECT_ROOT, Settings
+from publisher.release import build_release
+from publisher.web.app import create_app
+
+# The canonical base differs from any host the tests call, so tests see that bodies keep canonical IRIs.
+BASE = "https://lod.dortmund.de/"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(base_iri=BASE)
+
+
+@pytest.fixture(scope="session")
+def store(settings):
+    return build_release(settings)
+
+
+@pytest.fixture(scope="session")
+def app(settings, store):
+    return create_app(settings, store)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def source_copy(tmp_path) -> Settings:
+    """Settings pointing at a private copy of ontology/, data/ and shapes/ that a test may break."""
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
+    return Settings(base_iri=BASE, data_dir=tmp_path / "data", ontology_dir=tmp_path / "ontology",
+                    shapes_dir=tmp_path / "shapes")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lodpub_command() -> list[str]:
+    return [sys.executable, "-m", "publisher.cli"]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {process.stdout.read().decode()[-2000:]}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """`lodpub serve` on gunicorn, reached as http://127.0.0.1:PORT while the data keeps its canonical base."""
+    port = free_port()
+    env = {**os.environ, "LODPUB_BASE_IRI": BASE}
+    process = subprocess.Popen(
+        [*lodpub_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/health", process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
