@@ -21,11 +21,18 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NAMESPACE_MEMBER_LIMIT = 2000
 _LABELS_VALUES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
 # IRIs taken from request paths must not be able to break out of <…> in a query.
-_SAFE_IRI = re.compile(r'^[^\s<>"{}|\\^`]+$')
+_SAFE_IRI = re.compile(r'^[^\x00-\x20\x7f<>"{}|\\^`]+$')
 
 
 def is_safe_iri(iri: str) -> bool:
-    return bool(_SAFE_IRI.match(iri))
+    """True for IRIs pyoxigraph accepts and that cannot break out of <…> in a query."""
+    if not _SAFE_IRI.match(iri):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass

@@ -35,7 +35,7 @@ PREFIXES = {
 
 def deployment_prefixes(base_iri: str) -> dict[str, str]:
     """The shared prefixes plus the deployment's own namespaces."""
-    return {**PREFIXES, "lp": f"{base_iri}def/", "id": f"{base_iri}id/"}
+    return {**PREFIXES, "lp": f"{base_iri}def/"}
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,16 @@ def negotiate(accept: MIMEAccept, offered: tuple[Format, ...], explicit: str | N
         return fmt
     if not accept:
         return offered[0]
-    candidates = [mt for fmt in offered for mt in (fmt.media_type, *fmt.aliases)]
-    best = accept.best_match(candidates)
-    if best is None:
-        raise NotAcceptable(offered)
-    return by_name(best, offered)
+    best = accept.best_match([fmt.media_type for fmt in offered])
+    if best is not None:
+        return by_name(best, offered)
+    # Aliases (application/json, application/x-turtle, …) count only when named exactly, never through a wildcard,
+    # so a client asking for application/* is not sent text/turtle.
+    named = {value for value, quality in accept if quality > 0}
+    for fmt in offered:
+        if named.intersection(fmt.aliases):
+            return fmt
+    raise NotAcceptable(offered)
 
 
 def format_urls(path: str) -> dict[Format, str]:

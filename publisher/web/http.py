@@ -59,10 +59,11 @@ class RepresentationCache:
         return made
 
 
-def send(rep: Representation, *, vary: str = "Accept", headers: dict[str, str] | None = None) -> Response:
+def send(rep: Representation, *, vary: str = "Accept", headers: dict[str, str] | None = None,
+         compress: bool = True) -> Response:
     """A response for a precomputed representation, honouring If-None-Match and Accept-Encoding."""
     store = current_app.extensions["lodpub"].store
-    use_gzip = len(rep.body) >= GZIP_MIN_BYTES and "gzip" in request.accept_encodings
+    use_gzip = compress and len(rep.body) >= GZIP_MIN_BYTES and "gzip" in request.accept_encodings
     etag = rep.etag + ("-gz" if use_gzip else "")
     headers = {
         **rep.headers,
