@@ -4,11 +4,13 @@ break, and a real `lodpub serve` on a free loopback port."""
 from __future__ import annotations
 
 import os
+import signal
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,22 +76,30 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    """`lodpub serve` on gunicorn, reached as http://127.0.0.1:PORT while the data keeps its canonical base."""
+@contextmanager
+def running_server(workers: int = 2, **settings_env: str):
+    """`lodpub serve` on gunicorn on a free loopback port; settings_env become LODPUB_* variables."""
     port = free_port()
-    env = {**os.environ, "LODPUB_BASE_IRI": BASE}
+    env = {**os.environ, "LODPUB_BASE_IRI": BASE, **{f"LODPUB_{k.upper()}": str(v) for k, v in settings_env.items()}}
     process = subprocess.Popen(
-        [*lodpub_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
+        [*lodpub_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{url}/health", process)
-        yield url
+        yield url, process
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The server reached as http://127.0.0.1:PORT while the data keeps its canonical base https://lod.dortmund.de/."""
+    with running_server() as (url, _):
+        yield url

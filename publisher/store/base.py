@@ -27,8 +27,10 @@ class Store(ABC):
         """When the data version was last changed (for Last-Modified)."""
 
     @abstractmethod
-    def query(self, sparql: str, *, default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = ()):
-        """Run a SPARQL query; the default graph is the union of all named graphs unless default_graph_uris pick some.
+    def query(self, sparql: str, *, default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
+              union_default_graph: bool = True):
+        """Run a SPARQL query. The default graph is the union of all named graphs, unless default_graph_uris pick
+        some or union_default_graph is False (for queries whose FROM clauses pick their own graphs).
 
         Returns pyoxigraph QuerySolutions, QueryBoolean or QueryTriples. Raises SyntaxError for malformed queries.
         """

@@ -43,12 +43,13 @@ class OxigraphStore(Store):
     def modified(self) -> datetime:
         return self._modified
 
-    def query(self, sparql: str, *, default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = ()):
+    def query(self, sparql: str, *, default_graph_uris: Iterable[str] = (), named_graph_uris: Iterable[str] = (),
+              union_default_graph: bool = True):
         default = [ox.NamedNode(u) for u in default_graph_uris]
         named = [ox.NamedNode(u) for u in named_graph_uris]
         return self._store.query(
             sparql,
-            use_default_graph_as_union=not default,
+            use_default_graph_as_union=union_default_graph and not default,
             default_graph=default or None,
             named_graphs=named or None,
         )

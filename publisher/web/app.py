@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, request
 from publisher.config import Settings
 from publisher.release import build_release
 from publisher.store.base import Store
-from publisher.web import errors, html, metadata, pages, resources
+from publisher.web import errors, html, metadata, pages, resources, sparql
 from publisher.web.publication import Publication
 
 
@@ -36,4 +36,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(pages.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(metadata.bp)
+    app.register_blueprint(sparql.bp)
     return app

@@ -45,7 +45,7 @@ class Format:
     key: str  # the suffix and the ?format= value
     media_type: str
     label: str
-    ox_format: ox.RdfFormat | None  # None for formats rendered otherwise (HTML, compact JSON-LD)
+    ox_format: ox.RdfFormat | ox.QueryResultsFormat | None  # None where rendered otherwise (HTML, compact JSON-LD)
     aliases: tuple[str, ...] = ()
 
     @property
@@ -59,9 +59,17 @@ NTRIPLES = Format("nt", "application/n-triples", "N-Triples", ox.RdfFormat.N_TRI
 RDFXML = Format("rdf", "application/rdf+xml", "RDF/XML", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml"))
 HTML = Format("html", "text/html", "HTML", None, ("application/xhtml+xml",))
 
+RESULTS_JSON = Format("json", "application/sparql-results+json", "JSON", ox.QueryResultsFormat.JSON, ("application/json",))
+RESULTS_XML = Format("xml", "application/sparql-results+xml", "XML", ox.QueryResultsFormat.XML,
+                     ("application/xml", "text/xml"))
+RESULTS_CSV = Format("csv", "text/csv", "CSV", ox.QueryResultsFormat.CSV)
+RESULTS_TSV = Format("tsv", "text/tab-separated-values", "TSV", ox.QueryResultsFormat.TSV)
+
 # Order matters: for "*/*" or a missing Accept header the first one wins.
 RDF_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 RESOURCE_FORMATS = (*RDF_FORMATS, HTML)
+SOLUTION_FORMATS = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV, HTML)
+BOOLEAN_FORMATS = (RESULTS_JSON, RESULTS_XML, HTML)
 BY_KEY = {f.key: f for f in RESOURCE_FORMATS}
 
 

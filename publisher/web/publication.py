@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from flask import render_template
 
 from publisher.config import Settings
+from publisher.query.executor import QueryExecutor
+from publisher.query.limits import QuerySlots
 from publisher.store.base import Store
 from publisher.web import formats, html
 from publisher.web.describe import describe
@@ -19,6 +21,13 @@ class Publication:
     settings: Settings
     store: Store
     cache: RepresentationCache = field(default_factory=RepresentationCache)
+
+    def __post_init__(self) -> None:
+        # Made here, in the process that loads the data (gunicorn's master with preload), so every worker shares
+        # the slot files; each worker forks its own query child on first use.
+        self.slots = QuerySlots(self.settings.max_queries_per_client, self.settings.max_running_queries)
+        self.executor = QueryExecutor(self.store, self.settings.query_timeout, self.settings.max_result_rows,
+                                      self.settings.base_iri)
 
     @property
     def base(self) -> str:

@@ -1,0 +1,134 @@
+"""Run queries where they can be stopped: a child process per web worker runs them, and is killed at the deadline.
+
+A pyoxigraph query cannot be interrupted from a Python thread, so the only way to free the CPU of a runaway query is
+to end the process running it. The child is forked from the worker, so it shares the loaded store copy-on-write."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from publisher.store.base import Store, StoreUnavailable
+from publisher.web import formats
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit and was stopped."""
+
+
+class QueryError(Exception):
+    """The engine rejected the query (syntax, unsupported feature); the message comes from the engine."""
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    form: str
+    format_key: str  # a key of formats; "html" asks for JSON results the web layer renders
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    has_dataset_clause: bool = False
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    body: bytes
+    truncated: bool
+    count: int
+
+
+def _results_format(format_key: str) -> formats.Format:
+    """HTML pages are rendered from JSON results (solutions) or Turtle (graphs)."""
+    return {f.key: f for f in (*formats.SOLUTION_FORMATS, *formats.RDF_FORMATS)}[format_key]
+
+
+def execute(store: Store, job: QueryJob, max_rows: int, base_iri: str) -> QueryResult:
+    """Run one query and serialize at most max_rows solutions or triples with pyoxigraph's writers."""
+    results = store.query(job.query, default_graph_uris=job.default_graph_uris, named_graph_uris=job.named_graph_uris,
+                          union_default_graph=not job.has_dataset_clause)
+    if job.form == "ASK":
+        fmt = formats.RESULTS_JSON if job.format_key == "html" else _results_format(job.format_key)
+        return QueryResult(results.serialize(format=fmt.ox_format), False, 1)
+    if job.form == "SELECT":
+        fmt = formats.RESULTS_JSON if job.format_key == "html" else _results_format(job.format_key)
+        variables = results.variables
+        rows = list(itertools.islice(results, max_rows + 1))
+        truncated = len(rows) > max_rows
+        # Re-read the kept rows through pyoxigraph's own TSV reader (terms print as N-Triples) and write them in the
+        # wanted format with its writer: bounded output without a hand-made serializer.
+        lines = ["\t".join(str(v) for v in variables)]
+        lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows[:max_rows]]
+        kept = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
+        return QueryResult(kept.serialize(format=fmt.ox_format), truncated, min(len(rows), max_rows))
+    fmt = formats.TURTLE if job.format_key == "html" else _results_format(job.format_key)
+    triples = list(itertools.islice(results, max_rows + 1))
+    truncated = len(triples) > max_rows
+    return QueryResult(formats.serialize_triples(triples[:max_rows], fmt, base_iri), truncated, min(len(triples), max_rows))
+
+
+def _child_loop(connection, store: Store, max_rows: int, base_iri: str) -> None:
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send(("ok", execute(store, job, max_rows, base_iri)))
+        except SyntaxError as exc:
+            connection.send(("syntax", str(exc)))
+        except StoreUnavailable as exc:
+            connection.send(("unavailable", str(exc)))
+        except (ValueError, OSError, TypeError) as exc:
+            connection.send(("error", str(exc)))
+
+
+class QueryExecutor:
+    """One stoppable child per process that uses it; gunicorn workers each get their own after fork."""
+
+    def __init__(self, store: Store, timeout: float, max_rows: int, base_iri: str):
+        self.store, self.timeout, self.max_rows, self.base_iri = store, timeout, max_rows, base_iri
+        self._owner = None
+        self._child = None
+        self._connection = None
+
+    def _ensure_child(self) -> None:
+        if self._owner == os.getpid() and self._child is not None and self._child.is_alive():
+            return
+        context = multiprocessing.get_context("fork")
+        parent_end, child_end = context.Pipe()
+        child = context.Process(target=_child_loop, args=(child_end, self.store, self.max_rows, self.base_iri),
+                                daemon=True, name="lodpub-query")
+        child.start()
+        child_end.close()
+        self._owner, self._child, self._connection = os.getpid(), child, parent_end
+
+    def stop(self) -> None:
+        """Kill the child at once: the only way to stop a running pyoxigraph query."""
+        if self._child is not None and self._owner == os.getpid():
+            self._child.kill()
+            self._child.join(timeout=5)
+            self._connection.close()
+        self._child = self._connection = None
+
+    def run(self, job: QueryJob) -> QueryResult:
+        self._ensure_child()
+        try:
+            self._connection.send(job)
+            ready = self._connection.poll(self.timeout)
+            outcome = self._connection.recv() if ready else None
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise StoreUnavailable(f"The query process failed ({exc}); it has been restarted.") from exc
+        if outcome is None:
+            self.stop()
+            raise QueryTimeout(f"The query ran longer than {self.timeout:g} s and was stopped.")
+        status, payload = outcome
+        if status == "ok":
+            return payload
+        if status == "unavailable":
+            raise StoreUnavailable(payload)
+        raise QueryError(payload)
