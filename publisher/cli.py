@@ -9,8 +9,10 @@ from pathlib import Path
 from publisher.config import Settings
 from publisher.model.sources import SourceError, read_sources
 from publisher.model.validate import ValidationFailed, validate
+from publisher.release import StoreSpecError, load_release
+from publisher.store.base import StoreUnavailable
 
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_STORE = 0, 1, 2, 3
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -20,6 +22,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         workers=getattr(args, "workers", None),
+        store=getattr(args, "store", None),
     )
 
 
@@ -35,18 +38,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from publisher.web.server import serve  # imported late: validate needs no web stack
-
-    settings = _settings(args)
+def _publishing(action, args: argparse.Namespace) -> int:
+    """Run a command that validates and publishes; every failure ends in a message and its exit code."""
     try:
-        return serve(settings)
+        return action(_settings(args))
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except ValidationFailed as exc:
-        print(f"error: the data does not conform; nothing is served.\n{exc}", file=sys.stderr)
+        print(f"error: the data does not conform; nothing is published.\n{exc}", file=sys.stderr)
         return EXIT_INVALID
+    except (StoreSpecError, StoreUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from publisher.web.server import serve  # imported late: validate needs no web stack
+
+    return _publishing(serve, args)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    def load(settings: Settings) -> int:
+        version = load_release(settings)
+        print(f"loaded data version {version} into {settings.store}")
+        return EXIT_OK
+
+    return _publishing(load, args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--workers", type=int, help="gunicorn sync workers (default 2)")
     serve_cmd.add_argument("--data", type=Path, help="data directory")
     serve_cmd.add_argument("--base", help="canonical base IRI of the published data")
+    serve_cmd.add_argument("--store", help="memory (default), disk:PATH or sparql:URL")
     serve_cmd.set_defaults(handler=cmd_serve)
+
+    load_cmd = commands.add_parser("load", help="validate and publish a new data version into a disk or SPARQL store")
+    load_cmd.add_argument("--store", required=True, help="disk:PATH or sparql:URL (a SPARQL 1.1 query endpoint)")
+    load_cmd.add_argument("--data", type=Path, help="data directory")
+    load_cmd.add_argument("--base", help="canonical base IRI of the published data")
+    load_cmd.set_defaults(handler=cmd_load)
     return parser
 
 

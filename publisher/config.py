@@ -21,7 +21,9 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "data"
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     shapes_dir: Path = PROJECT_ROOT / "shapes"
-    store: str = "memory"
+    store: str = "memory"  # memory | disk:PATH | sparql:URL (the query endpoint)
+    store_update_url: str = ""  # sparql: backends; default <URL without /query>/update (Oxigraph server)
+    store_graph_url: str = ""  # sparql: backends' Graph Store Protocol endpoint; default …/store
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 2

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from publisher.config import PROJECT_ROOT, Settings
-from publisher.release import build_release
+from publisher.release import build_release, load_release, open_store
 from publisher.web.app import create_app
 
 # The canonical base differs from any host the tests call, so tests see that bodies keep canonical IRIs.
@@ -29,9 +29,43 @@ def settings() -> Settings:
     return Settings(base_iri=BASE)
 
 
+def oxigraph_binary() -> str:
+    """The `oxigraph` server from the PyPI package of that name (a dev dependency), next to this Python."""
+    found = Path(sys.executable).parent / "oxigraph"
+    return str(found) if found.exists() else (shutil.which("oxigraph") or pytest.skip("oxigraph server not installed"))
+
+
 @pytest.fixture(scope="session")
-def store(settings):
-    return build_release(settings)
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server on a free loopback port, stopped after the session; yields its query URL."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/query?query=ASK%7B%7D", process)
+        yield f"{url}/query"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+BACKENDS = ("memory", "disk", "oxigraph")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def store(request, settings, tmp_path_factory):
+    """The project's data on every backend; server tests that use it run once per backend."""
+    if request.param == "memory":
+        return build_release(settings)
+    if request.param == "disk":
+        spec = f"disk:{tmp_path_factory.mktemp('disk-store')}"
+    else:
+        spec = f"sparql:{request.getfixturevalue('oxigraph_server')}"
+    backend = settings.with_(store=spec)
+    load_release(backend)
+    return open_store(backend)
 
 
 @pytest.fixture(scope="session")

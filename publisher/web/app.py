@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 
 from publisher.config import Settings
-from publisher.release import build_release
+from publisher.release import open_store
 from publisher.store.base import Store
 from publisher.web import errors, html, metadata, pages, resources, sparql
 from publisher.web.publication import Publication
@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.load()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1 * 1024 * 1024
-    app.extensions["lodpub"] = Publication(settings, store or build_release(settings))
+    app.extensions["lodpub"] = Publication(settings, store or open_store(settings))
     app.add_template_filter(local_filter, "local")
     app.after_request(add_cors_headers)
 

@@ -8,6 +8,7 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from publisher.store.base import StoreUnavailable
 from publisher.web.formats import NotAcceptable
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ def register_error_handlers(app: Flask) -> None:
         available = ", ".join(f.media_type for f in exc.offered)
         return error_response(406, "Not Acceptable", f"No representation matches. Available: {available}",
                               {"X-Available-Types": available})
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(exc: StoreUnavailable):
+        log.warning("store unavailable on %s %s: %s", request.method, request.path, exc)
+        return error_response(503, "Service Unavailable", str(exc), {"Retry-After": "5"})
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -23,11 +23,11 @@ class Representation:
     content_type: str
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    etag: str = field(init=False)
     _gzipped: bytes | None = None
 
-    @property
-    def etag(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()[:24]
+    def __post_init__(self) -> None:
+        self.etag = hashlib.sha256(self.body).hexdigest()[:24]
 
     @property
     def gzipped(self) -> bytes:
@@ -51,7 +51,6 @@ class RepresentationCache:
                 self._entries.move_to_end(key)
                 return found
         made = make()
-        made.etag  # noqa: B018 - computed here, outside the request's hot path on later hits
         with self._lock:
             self._entries[key] = made
             if len(self._entries) > self._max:
