@@ -68,6 +68,17 @@ def cmd_load(args: argparse.Namespace) -> int:
     return _publishing(load, args)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from publisher.export import export
+
+    def write(settings: Settings) -> int:
+        count = export(settings, args.directory, args.listen)
+        print(f"wrote {count} files and nginx.conf to {args.directory}; run: nginx -c {args.directory.resolve()}/nginx.conf")
+        return EXIT_OK
+
+    return _publishing(write, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lodpub", description="Publish municipal web content as linked open data.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     load_cmd.add_argument("--data", type=Path, help="data directory")
     load_cmd.add_argument("--base", help="canonical base IRI of the published data")
     load_cmd.set_defaults(handler=cmd_load)
+
+    export_cmd = commands.add_parser("export", help="write the site as static files with an nginx configuration")
+    export_cmd.add_argument("directory", type=Path)
+    export_cmd.add_argument("--listen", default="127.0.0.1:8080", help="nginx listen address (default 127.0.0.1:8080)")
+    export_cmd.add_argument("--store", help="memory (default), disk:PATH or sparql:URL")
+    export_cmd.add_argument("--data", type=Path, help="data directory")
+    export_cmd.add_argument("--base", help="canonical base IRI of the published data")
+    export_cmd.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -122,12 +122,34 @@ def jsonld_context(base_iri: str) -> dict:
     return {"@context": deployment_prefixes(base_iri)}
 
 
+def _rdflib_term(term):
+    """pyoxigraph term -> rdflib term, keeping blank node labels (so equal data gives equal bytes)."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def _stable(value):
+    """JSON-LD in a fixed order (rdflib's follows set iteration), so equal graphs give equal bytes and ETags.
+    Arrays in JSON-LD are unordered unless @list, which our data does not use."""
+    if isinstance(value, dict):
+        return {key: _stable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_stable(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
 def serialize_triples(triples: list[ox.Triple], fmt: Format, base_iri: str) -> bytes:
     """Bytes of a graph in an RDF format. Called once per (resource, format, data version), never per request."""
     if fmt is JSONLD:
         # pyoxigraph writes expanded JSON-LD only; rdflib compacts against our own context (no remote fetch).
         graph = rdflib.Graph()
-        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        for t in triples:
+            graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
         compact = graph.serialize(format="json-ld", context=jsonld_context(base_iri)["@context"], auto_compact=True)
-        return json.dumps(json.loads(compact), ensure_ascii=False, indent=1).encode()
+        return json.dumps(_stable(json.loads(compact)), ensure_ascii=False, indent=1, sort_keys=True).encode()
     return ox.serialize(triples, format=fmt.ox_format, prefixes=deployment_prefixes(base_iri))
