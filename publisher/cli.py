@@ -79,6 +79,42 @@ def cmd_export(args: argparse.Namespace) -> int:
     return _publishing(write, args)
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from publisher.ingest.fetch import Fetcher
+    from publisher.ingest.run import change_report, ingest, load_previous, serialize, write_atomically
+
+    settings = _settings(args)
+    try:
+        previous = load_previous(args.out, settings.base_iri) if args.out else None
+        result = ingest(settings, args.sources, args.out, url=args.url, retrieved=args.retrieved,
+                        fetcher=Fetcher(cache_dir=args.cache))
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr)
+    if result.report is None:
+        print("error: nothing was extracted; nothing is written.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if not result.report.conforms:
+        for violation in result.report.violations:
+            page = next((src for iri, src in result.pages.items() if violation.focus and violation.focus.startswith(iri)),
+                        ", ".join(result.pages.values()))
+            print(f"from {page}:\n{violation.describe()}", file=sys.stderr)
+        print("error: the extracted data does not conform; nothing is written.", file=sys.stderr)
+        return EXIT_INVALID
+    text = serialize(result.graph, settings.base_iri)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(args.out, text)
+        current = load_previous(args.out, settings.base_iri)
+        changes = change_report(previous, current) if previous is not None else ["(new file)"]
+        print(f"wrote {len(result.graph)} triples to {args.out}")
+        print("\n".join(changes) if changes else "no changes")
+    return EXIT_UNREADABLE if result.errors else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lodpub", description="Publish municipal web content as linked open data.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
     load_cmd.add_argument("--data", type=Path, help="data directory")
     load_cmd.add_argument("--base", help="canonical base IRI of the published data")
     load_cmd.set_defaults(handler=cmd_load)
+
+    ingest_cmd = commands.add_parser("ingest", help="extract linked data from city web pages (URLs or saved captures)")
+    ingest_cmd.add_argument("sources", nargs="+", help="page URLs, or saved captures (.txt as the CMS renders them, .html)")
+    ingest_cmd.add_argument("--out", type=Path, help="Turtle file to write (default: standard output)")
+    ingest_cmd.add_argument("--url", help="for a saved capture not in data/captures.ttl: the page's address")
+    ingest_cmd.add_argument("--retrieved", help="for such a capture: when it was taken (xsd:dateTime)")
+    ingest_cmd.add_argument("--cache", type=Path, help="directory for conditional GET (ETag / Last-Modified)")
+    ingest_cmd.add_argument("--data", type=Path, help="data directory (curated gazetteer, captures)")
+    ingest_cmd.add_argument("--base", help="canonical base IRI of the published data")
+    ingest_cmd.set_defaults(handler=cmd_ingest)
 
     export_cmd = commands.add_parser("export", help="write the site as static files with an nginx configuration")
     export_cmd.add_argument("directory", type=Path)

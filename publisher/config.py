@@ -34,6 +34,8 @@ class Settings:
     max_queries_per_client: int = 2
     max_running_queries: int = 4
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
+    # Ingest: the country code of addresses on the city's pages (locn:adminUnitL1).
+    ingest_country_code: str = "DE"
     # Resource descriptions list at most this many incoming links per page.
     incoming_page_size: int = 200
 

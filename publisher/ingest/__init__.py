@@ -1,0 +1,1 @@
+"""Ingest: city web pages (fetched or saved) → page structure → RDF with provenance → validated file."""
