@@ -77,16 +77,16 @@ def read_text_capture(text: str, language: str | None = None) -> PageStructure:
     if not blocks:
         raise NotATemplatePage("the capture is empty")
     language = language or guess_language(text)
-    index = 0
-    publisher, breadcrumb = None, []
-    first = blocks[0]
-    crumbs_at = next((i for i, line in enumerate(first) if _ORDERED.match(line)), None)
-    if crumbs_at is None:
+    # The publishing office (a line or a block of its own) comes first, then the breadcrumb as a numbered list.
+    crumb_block = next((i for i, block in enumerate(blocks[:4]) if any(_ORDERED.match(line) for line in block)), None)
+    if crumb_block is None:
         raise NotATemplatePage("no breadcrumb (numbered list of parent pages) at the top of the page")
-    if crumbs_at > 0:
-        publisher = " ".join(line.strip() for line in first[:crumbs_at])
-    breadcrumb = [_ORDERED.match(line).group(1).strip() for line in first[crumbs_at:] if _ORDERED.match(line)]
-    index = 1
+    block = blocks[crumb_block]
+    crumbs_at = next(i for i, line in enumerate(block) if _ORDERED.match(line))
+    head = [line.strip() for b in blocks[:crumb_block] for line in b] + [line.strip() for line in block[:crumbs_at]]
+    publisher = " ".join(head) or None
+    breadcrumb = [_ORDERED.match(line).group(1).strip() for line in block[crumbs_at:] if _ORDERED.match(line)]
+    index = crumb_block + 1
     if index >= len(blocks) or len(blocks[index]) != 1:
         raise NotATemplatePage("no page title after the breadcrumb")
     title = blocks[index][0].strip()
@@ -121,13 +121,13 @@ def _read_contact(blocks: list[list[str]], index: int) -> tuple[Contact | None, 
         return None, index
     contact = Contact(office=" ".join(line.strip() for line in blocks[index]))
     index += 1
+    section = None
     while index < len(blocks):
         lines = [line.strip() for line in blocks[index]]
         if lines[0] in TEASERS or (lines[0] in CONTACT and len(lines) == 1):
             if lines[0] in CONTACT:
                 index += 1
             break
-        section = None
         for line in lines:
             if line in ADDRESS:
                 section = "address"

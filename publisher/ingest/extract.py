@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import rdflib
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, DCTERMS as DCT
 
 from publisher import __version__
@@ -25,6 +25,10 @@ UN_SDG = "http://metadata.un.org/sdg/"
 LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 
 HEAD_ROLES = {"leitung", "amtsleitung", "büroleitung", "bereichsleitung", "head", "head of office", "director"}
+# Roles whose name in the other language is certain: (German, English).
+ROLE_NAMES = {"leitung": ("Leitung", "Head"), "head": ("Leitung", "Head"),
+              "stellvertretende leitung": ("Stellvertretende Leitung", "Deputy head"),
+              "deputy head": ("Stellvertretende Leitung", "Deputy head")}
 TASK_LEADS = re.compile(r"(Aufgaben|tasks|responsibilities)\s*:\s*$", re.IGNORECASE)
 GOAL_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"\bZiel\s+(\d{1,2})\b", r"Nachhaltigkeitsziel(?:es)?\s+(?:Nummer\s+|Nr\.\s*)?(\d{1,2})\b", r"\bSDG\s*(\d{1,2})\b",
@@ -36,7 +40,8 @@ PARTNERSHIP = re.compile(
     r"(?P<city>[A-ZÄÖÜ][\w\-]+(?:\s[A-ZÄÖÜ][\w\-]+)*)(?:,\s*|\s+in\s+)(?P<country>[A-ZÄÖÜ][\w\-]+(?:\s[A-ZÄÖÜ][\w\-]+)*)"
     r"|(?P<kind_en>Project|Climate|Twin[- ]city)\s+partnership\s+with\s+(?:the\s+city\s+of\s+)?"
     r"(?P<city_en>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*),\s*(?P<country_en>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)*)")
-FOCUS = re.compile(r"(?:inhaltlichem\s+)?Fokus\s+auf\s+(?P<de>.+?)(?:\s+angestoßen|[.]|$)|focus(?:ing)?\s+on\s+(?P<en>[^.]+)",
+FOCUS = re.compile(r"(?:inhaltlichem\s+)?Fokus\s+auf\s+(?P<de>.+?)(?:\s+(?:angestoßen|zusammen|vereinbart|gestartet)|[.]|$)"
+                   r"|focus(?:ing)?\s+on\s+(?P<en>[^.]+)",
                    re.IGNORECASE)
 KINDS = {"projekt": "ProjectPartnership", "project": "ProjectPartnership", "klima": "ClimatePartnership",
          "climate": "ClimatePartnership", "städte": "TwinCityPartnership", "twin-city": "TwinCityPartnership",
@@ -141,7 +146,7 @@ class PageExtractor:
             teaser = self.iri("page", title)
             g.add((page_iri, SCHEMA.relatedLink, teaser))
             self._teaser(teaser, title, description)
-        self._about_goals_and_partnerships(page_iri, page.title)
+        self._about_goals_and_partnerships(page_iri, page.title, " ".join(page.paragraphs))
         return g
 
     # --- pieces -----------------------------------------------------------------------------------------------
@@ -201,7 +206,9 @@ class PageExtractor:
         contact, g = page.contact, self.g
         office = self._organisation_chain([part.strip() for part in contact.office.split(" - ") if part.strip()])
         g.add((page_iri, SCHEMA.mainEntity, office))
-        point = BNode()
+        # Parts of a resource get IRIs under its own path (not blank nodes), so two pages naming the same contact
+        # or address describe one node; the resource's description includes them.
+        point = URIRef(f"{office}/contact")
         g.add((office, SCHEMA.contactPoint, point))
         g.add((point, RDF.type, VCARD.Organization))
         g.add((point, VCARD.fn, self.text(contact.office)))
@@ -220,7 +227,7 @@ class PageExtractor:
         g.add((site, ORG.siteOf, office))
         g.add((office, ORG.hasSite, site))
         g.add((office, ORG.hasPrimarySite, site))
-        address = BNode()
+        address = URIRef(f"{site}/address")
         g.add((site, ORG.siteAddress, address))
         g.add((address, RDF.type, LOCN.Address))
         street = re.match(r"^(.*?)\s+(\d+\s*[a-zA-Z]?(?:\s*[-–]\s*\d+\s*[a-zA-Z]?)?)$", contact.street)
@@ -231,7 +238,7 @@ class PageExtractor:
         g.add((address, LOCN.postName, Literal(contact.town)))
         g.add((address, LOCN.adminUnitL1, Literal(self.country_code)))
         g.add((address, LOCN.fullAddress, Literal(full)))
-        vcard_address = BNode()
+        vcard_address = URIRef(f"{point}/address")
         g.add((point, VCARD.hasAddress, vcard_address))
         g.add((vcard_address, RDF.type, VCARD.Address))
         g.add((vcard_address, VCARD["street-address"], Literal(contact.street)))
@@ -240,16 +247,18 @@ class PageExtractor:
 
     def _person(self, office: URIRef, person) -> None:
         g = self.g
+        german_role, english_role = ROLE_NAMES.get(person.role.casefold(), (None, None))
         who = self.derived(self.iri("person", person.name))
-        post = self.derived(URIRef(f"{self.base}id/post/{office.rsplit('/', 1)[-1]}-{slug(person.role)}"))
+        post = self.derived(URIRef(f"{self.base}id/post/{office.rsplit('/', 1)[-1]}-{slug(german_role or person.role)}"))
         g.add((who, RDF.type, FOAF.Person))
         g.add((who, FOAF.name, Literal(person.name)))
         g.add((who, RDFS.label, Literal(person.name)))
         g.add((who, ORG.holds, post))
         g.add((post, RDF.type, ORG.Post))
         g.add((post, SKOS.prefLabel, self.text(person.role)))
-        if person.role.casefold() == "leitung":
-            g.add((post, SKOS.prefLabel, Literal("Head", lang="en")))
+        if german_role:
+            g.add((post, SKOS.prefLabel, Literal(german_role, lang="de")))
+            g.add((post, SKOS.prefLabel, Literal(english_role, lang="en")))
         g.add((post, ORG.postIn, office))
         g.add((post, ORG.heldBy, who))
         g.add((office, ORG.hasPost, post))

@@ -51,7 +51,12 @@ def describe(store: Store, iri: str, page: int, page_size: int) -> Description |
     if not is_safe_iri(iri):
         return None
     node = ox.NamedNode(iri)
-    own = list(store.query(f"DESCRIBE <{iri}>"))
+    # The resource's CBD, and the CBDs of its parts: resources it links to under its own path (an address at
+    # <site>/address belongs to <site>).
+    own = list(store.query(f"""DESCRIBE <{iri}> ?part WHERE {{
+        OPTIONAL {{ {{ <{iri}> ?p ?part }} UNION {{ <{iri}> ?p ?x . ?x ?q ?part }}
+                    FILTER(isIRI(?part) && STRSTARTS(STR(?part), "{iri}/")) }}
+    }}"""))
     subject_triples = [t for t in own if t.subject == node]
     if not subject_triples:
         return None
