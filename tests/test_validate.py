@@ -90,3 +90,12 @@ def test_missing_data_directory_exits_2(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "nope" in result.stderr
+
+
+def test_head_without_a_post_in_the_unit_is_caught(source_copy):
+    edit(source_copy, "org:headOf <id/organization/buero-internationale-beziehungen>",
+         "org:headOf <id/organization/amt-oberbuergermeister-rat>")
+    code, output = validate_copy(source_copy)
+    assert code == 1
+    assert "https://lod.dortmund.de/id/person/martin-van-der-puetten" in output
+    assert "hold a post in the unit they head" in output
