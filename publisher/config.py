@@ -36,6 +36,8 @@ class Settings:
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
     # Ingest: the country code of addresses on the city's pages (locn:adminUnitL1).
     ingest_country_code: str = "DE"
+    # Whole responses replayed per worker (publisher.web.response_cache), at most this many bytes.
+    response_cache_bytes: int = 64 * 1024 * 1024
     # Resource descriptions list at most this many incoming links per page.
     incoming_page_size: int = 200
 

@@ -5,6 +5,7 @@ to end the process running it. The child is forked from the worker, so it shares
 
 from __future__ import annotations
 
+import io
 import itertools
 import multiprocessing
 import os
@@ -46,6 +47,39 @@ def _results_format(format_key: str) -> formats.Format:
     return {f.key: f for f in (*formats.SOLUTION_FORMATS, *formats.RDF_FORMATS)}[format_key]
 
 
+class RowLimitReached(Exception):
+    """Raised from inside pyoxigraph's writer to stop it once enough rows are written."""
+
+
+class RowLimitedBuffer(io.RawIOBase):
+    """A binary sink that keeps whole lines up to a limit and then stops whoever writes to it."""
+
+    def __init__(self, max_lines: int):
+        super().__init__()
+        self.chunks: list[bytes] = []
+        self.lines, self.max_lines, self.truncated = 0, max_lines, False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        count = data.count(b"\n")
+        if self.lines + count <= self.max_lines:
+            self.chunks.append(data)
+            self.lines += count
+            return len(data)
+        end = -1
+        for _ in range(self.max_lines - self.lines):
+            end = data.index(b"\n", end + 1)
+        self.chunks.append(data[:end + 1])
+        self.lines, self.truncated = self.max_lines, True
+        raise RowLimitReached
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.chunks)
+
+
 def execute(store: Store, job: QueryJob, max_rows: int, base_iri: str) -> QueryResult:
     """Run one query and serialize at most max_rows solutions or triples with pyoxigraph's writers."""
     results = store.query(job.query, default_graph_uris=job.default_graph_uris, named_graph_uris=job.named_graph_uris,
@@ -55,15 +89,18 @@ def execute(store: Store, job: QueryJob, max_rows: int, base_iri: str) -> QueryR
         return QueryResult(results.serialize(format=fmt.ox_format), False, 1)
     if job.form == "SELECT":
         fmt = formats.RESULTS_JSON if job.format_key == "html" else _results_format(job.format_key)
-        variables = results.variables
-        rows = list(itertools.islice(results, max_rows + 1))
-        truncated = len(rows) > max_rows
-        # Re-read the kept rows through pyoxigraph's own TSV reader (terms print as N-Triples) and write them in the
-        # wanted format with its writer: bounded output without a hand-made serializer.
-        lines = ["\t".join(str(v) for v in variables)]
-        lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows[:max_rows]]
-        kept = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
-        return QueryResult(kept.serialize(format=fmt.ox_format), truncated, min(len(rows), max_rows))
+        # pyoxigraph writes TSV (one row a line) into a buffer that stops the writer after max_rows rows; the kept
+        # rows are read back and written in the wanted format. Bounded output, all in pyoxigraph's own code.
+        buffer = RowLimitedBuffer(max_rows + 1)  # + the header line
+        try:
+            results.serialize(output=buffer, format=ox.QueryResultsFormat.TSV)
+        except RowLimitReached:
+            pass
+        tsv = buffer.getvalue()
+        if fmt is formats.RESULTS_TSV:
+            return QueryResult(tsv, buffer.truncated, buffer.lines - 1)
+        kept = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+        return QueryResult(kept.serialize(format=fmt.ox_format), buffer.truncated, buffer.lines - 1)
     fmt = formats.TURTLE if job.format_key == "html" else _results_format(job.format_key)
     triples = list(itertools.islice(results, max_rows + 1))
     truncated = len(triples) > max_rows

@@ -20,18 +20,36 @@ class TooManyQueries(Exception):
 
 
 class QuerySlots:
+    MAX_OPEN = 512  # descriptors kept open per process for slot files of recent clients
+
     def __init__(self, per_client: int, total: int, directory: Path | None = None):
         self.per_client, self.total = per_client, total
         self.directory = directory or Path(tempfile.mkdtemp(prefix="lodpub-query-slots-"))
+        self._fds: dict[str, int] = {}
+        self._owner = os.getpid()
+
+    def _fd(self, name: str) -> int:
+        """Slot files stay open in each process (flock locks belong to the open file, so not across fork)."""
+        if self._owner != os.getpid():
+            self._fds, self._owner = {}, os.getpid()
+        fd = self._fds.get(name)
+        if fd is None:
+            if len(self._fds) >= self.MAX_OPEN:
+                # Only client slots are dropped, and only while this process holds none (sync workers take the
+                # client slot first, with nothing else held).
+                for old in [n for n in self._fds if not n.startswith("all-")][: self.MAX_OPEN // 2]:
+                    os.close(self._fds.pop(old))
+            fd = self._fds[name] = os.open(self.directory / name, os.O_CREAT | os.O_RDWR, 0o600)
+        return fd
 
     def _take(self, prefix: str, count: int) -> int | None:
         for slot in range(count):
-            fd = os.open(self.directory / f"{prefix}-{slot}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+            fd = self._fd(f"{prefix}-{slot}.lock")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return fd
             except BlockingIOError:
-                os.close(fd)
+                continue
         return None
 
     @contextmanager
@@ -42,10 +60,10 @@ class QuerySlots:
             raise TooManyQueries(429, f"At most {self.per_client} queries may run at once per client address.")
         shared = self._take("all", self.total)
         if shared is None:
-            os.close(mine)
+            fcntl.flock(mine, fcntl.LOCK_UN)
             raise TooManyQueries(503, "The server is running as many queries as it can; try again shortly.", 5)
         try:
             yield
         finally:
-            os.close(shared)  # closing the descriptor releases the flock
-            os.close(mine)
+            fcntl.flock(shared, fcntl.LOCK_UN)
+            fcntl.flock(mine, fcntl.LOCK_UN)

@@ -10,6 +10,7 @@ from publisher.release import open_store
 from publisher.store.base import Store
 from publisher.web import errors, html, metadata, pages, resources, sparql
 from publisher.web.publication import Publication
+from publisher.web.response_cache import ResponseCache
 
 
 def local_filter(iri: str) -> str:
@@ -28,7 +29,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.load()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1 * 1024 * 1024
-    app.extensions["lodpub"] = Publication(settings, store or open_store(settings))
+    publication = Publication(settings, store or open_store(settings))
+    app.extensions["lodpub"] = publication
     app.add_template_filter(local_filter, "local")
     app.after_request(add_cors_headers)
 
@@ -37,4 +39,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(resources.bp)
     app.register_blueprint(metadata.bp)
     app.register_blueprint(sparql.bp)
+    app.wsgi_app = ResponseCache(app.wsgi_app, lambda: publication.store.version, settings.response_cache_bytes)
     return app

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
+from functools import lru_cache
+
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 # Prefixes used in Turtle output and as the published JSON-LD @context. `base` is added per deployment.
 PREFIXES = {
@@ -89,8 +92,15 @@ def by_name(name: str, offered: tuple[Format, ...]) -> Format | None:
     return None
 
 
-def negotiate(accept: MIMEAccept, offered: tuple[Format, ...], explicit: str | None = None) -> Format:
-    """Pick a format: an explicit suffix or ?format= wins, else the Accept header with q-values and wildcards."""
+def negotiate(accept: str, offered: tuple[Format, ...], explicit: str | None = None) -> Format:
+    """Pick a format: an explicit suffix or ?format= wins, else the Accept header (werkzeug's parser, q-values and
+    wildcards). Clients repeat the same few headers, so answers are remembered per header."""
+    return _negotiate(accept or "", offered, explicit)
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(header: str, offered: tuple[Format, ...], explicit: str | None) -> Format:
+    accept = parse_accept_header(header, MIMEAccept)
     if explicit is not None:
         fmt = by_name(explicit, offered)
         if fmt is None:

@@ -220,7 +220,7 @@ def integer(n) -> ox.Literal:
 
 def graph_endpoint(name: str, title: str, triples_of):
     check_params({"format"})
-    fmt = formats.negotiate(request.accept_mimetypes, formats.RESOURCE_FORMATS, request.args.get("format"))
+    fmt = formats.negotiate(request.headers.get("Accept", ""), formats.RESOURCE_FORMATS, request.args.get("format"))
     rep = _publication().graph_document(name, title, triples_of, fmt)
     return send(rep, vary="" if request.args.get("format") else "Accept")
 

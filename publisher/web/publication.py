@@ -33,19 +33,29 @@ class Publication:
     def base(self) -> str:
         return self.settings.base_iri
 
-    def resource(self, iri: str, fmt: formats.Format, page: int, *, lang: str, host_url: str) -> Representation | None:
-        """The representation of one resource; None when the IRI is unknown. HTML varies by host and language."""
-        key = ("resource", self.store.version, iri, fmt.key, page) + ((lang, host_url) if fmt is formats.HTML else ())
+    def resource(self, iri: str, fmt: formats.Format, page: int,
+                 html_context: tuple[str, str] | None = None) -> Representation | None:
+        """The representation of one resource, with its Link and Content-Location headers; None when the IRI is
+        unknown. HTML also depends on html_context: the reader's language and the host being browsed."""
+        key = ("resource", self.store.version, iri, fmt.key, page, html_context)
+
         def make():
             description = describe(self.store, iri, page, self.settings.incoming_page_size)
             if description is None:
                 return Representation(b"", "", status=404)
+            urls = formats.format_urls("/" + iri[len(self.base):])
+            headers = {
+                "Link": ", ".join(f'<{url}>; rel="alternate"; type="{f.media_type}"' for f, url in urls.items()),
+                "Content-Location": urls[fmt] + (f"?page={page}" if page > 1 else ""),
+            }
             if fmt is formats.HTML:
+                lang, host_url = html_context
                 jsonld = formats.serialize_triples(description.triples, formats.JSONLD, self.base).decode()
                 view = html.ResourceView(description, lang, self.base, host_url)
                 body = render_template("resource.html", view=view, jsonld=html.script_safe(jsonld))
-                return Representation(body.encode(), fmt.content_type)
-            return Representation(formats.serialize_triples(description.triples, fmt, self.base), fmt.content_type)
+                return Representation(body.encode(), fmt.content_type, headers=headers)
+            body = formats.serialize_triples(description.triples, fmt, self.base)
+            return Representation(body, fmt.content_type, headers=headers)
 
         rep = self.cache.get(key, make)
         return None if rep.status == 404 else rep

@@ -21,6 +21,8 @@ def preferred_language() -> str:
 
 
 def check_params(allowed: set[str]) -> None:
+    if not request.args:
+        return
     unknown = sorted(set(request.args) - allowed)
     if unknown:
         abort(400, f"Unknown query parameter(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}.")
@@ -58,20 +60,15 @@ def resource(namespace: str, rest: str = ""):
     page = page_number()
     rest, suffix = split_suffix(rest)
     explicit = suffix or request.args.get("format")
-    fmt = formats.negotiate(request.accept_mimetypes, formats.RESOURCE_FORMATS, explicit)
+    fmt = formats.negotiate(request.headers.get("Accept", ""), formats.RESOURCE_FORMATS, explicit)
     publication = current_app.extensions["lodpub"]
     iri = f"{publication.base}{namespace}/{rest}"
-    rep = publication.resource(iri, fmt, page, lang=preferred_language(), host_url=request.host_url)
-    path = f"/{namespace}/{rest}"
+    html_context = (preferred_language(), request.host_url) if fmt is formats.HTML else None
+    rep = publication.resource(iri, fmt, page, html_context)
     if rep is None:
         return not_found(iri, fmt)
-    urls = formats.format_urls(path)
-    headers = {
-        "Link": ", ".join(f'<{url}>; rel="alternate"; type="{f.media_type}"' for f, url in urls.items()),
-        "Content-Location": urls[fmt],
-    }
     # A suffix or ?format= fixes the format, so such a URL does not vary by Accept.
-    return send(rep, vary="" if explicit else "Accept", headers=headers)
+    return send(rep, vary="" if explicit else "Accept")
 
 
 for _namespace in NAMESPACES:

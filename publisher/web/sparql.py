@@ -96,7 +96,7 @@ def endpoint():
         abort(413, str(exc))
     except guard.QueryRefused as exc:
         abort(400, str(exc))
-    fmt = formats.negotiate(request.accept_mimetypes, offered_formats(info.form), explicit_format())
+    fmt = formats.negotiate(request.headers.get("Accept", ""), offered_formats(info.form), explicit_format())
     job = QueryJob(query, info.form, fmt.key, default_graphs, named_graphs, info.has_dataset_clause)
     try:
         with _publication().slots.hold(request.remote_addr or "unknown"):
@@ -122,7 +122,7 @@ def endpoint():
 
 
 def service_description_or_page():
-    fmt = formats.negotiate(request.accept_mimetypes, formats.RESOURCE_FORMATS, explicit_format())
+    fmt = formats.negotiate(request.headers.get("Accept", ""), formats.RESOURCE_FORMATS, explicit_format())
     if fmt is formats.HTML:
         return Response(query_page(None), content_type=fmt.content_type, headers={"Vary": "Accept"})
     rep = _publication().graph_document("service-description", "SPARQL Service Description", service_description, fmt)
