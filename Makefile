@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test validate bench bench-smoke clean
+.PHONY: install run test validate bench bench-smoke soak clean
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run --profile smoke
+
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak --seconds 60
 
 validate: $(STAMP)
 	$(BIN)/lodpub validate

@@ -5,16 +5,21 @@ to end the process running it. The child is forked from the worker, so it shares
 
 from __future__ import annotations
 
+import ctypes
 import io
 import itertools
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from publisher.store.base import Store, StoreUnavailable
 from publisher.web import formats
+
+
+PR_SET_PDEATHSIG = 1
 
 
 class QueryTimeout(Exception):
@@ -107,7 +112,16 @@ def execute(store: Store, job: QueryJob, max_rows: int, base_iri: str) -> QueryR
     return QueryResult(formats.serialize_triples(triples[:max_rows], fmt, base_iri), truncated, min(len(triples), max_rows))
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this child when its worker dies (even by SIGKILL), so no query runs on orphaned."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _child_loop(connection, store: Store, max_rows: int, base_iri: str) -> None:
+    _die_with_parent()
     while True:
         try:
             job = connection.recv()

@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, request
 from publisher.config import Settings
 from publisher.release import open_store
 from publisher.store.base import Store
-from publisher.web import errors, html, metadata, pages, resources, sparql
+from publisher.web import errors, html, metadata, openapi, pages, resources, sparql
 from publisher.web.publication import Publication
 from publisher.web.response_cache import ResponseCache
 
@@ -39,5 +39,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(resources.bp)
     app.register_blueprint(metadata.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(openapi.bp)
     app.wsgi_app = ResponseCache(app.wsgi_app, lambda: publication.store.version, settings.response_cache_bytes)
     return app

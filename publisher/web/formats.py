@@ -10,6 +10,8 @@ import rdflib
 from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept
+
+from publisher.model.sources import rdflib_term
 from werkzeug.http import parse_accept_header
 
 # Prefixes used in Turtle output and as the published JSON-LD @context. `base` is added per deployment.
@@ -132,17 +134,6 @@ def jsonld_context(base_iri: str) -> dict:
     return {"@context": deployment_prefixes(base_iri)}
 
 
-def _rdflib_term(term):
-    """pyoxigraph term -> rdflib term, keeping blank node labels (so equal data gives equal bytes)."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
 def _stable(value):
     """JSON-LD in a fixed order (rdflib's follows set iteration), so equal graphs give equal bytes and ETags.
     Arrays in JSON-LD are unordered unless @list, which our data does not use."""
@@ -159,7 +150,7 @@ def serialize_triples(triples: list[ox.Triple], fmt: Format, base_iri: str) -> b
         # pyoxigraph writes expanded JSON-LD only; rdflib compacts against our own context (no remote fetch).
         graph = rdflib.Graph()
         for t in triples:
-            graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+            graph.add((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)))
         compact = graph.serialize(format="json-ld", context=jsonld_context(base_iri)["@context"], auto_compact=True)
         return json.dumps(_stable(json.loads(compact)), ensure_ascii=False, indent=1, sort_keys=True).encode()
     return ox.serialize(triples, format=fmt.ox_format, prefixes=deployment_prefixes(base_iri))
