@@ -49,7 +49,7 @@ def test_pages_and_an_example_query_in_a_real_browser():
     with running_server() as (url, _), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(locale="de-DE")
             outside = []
             page.on("request", lambda r: None if r.url.startswith(url) else outside.append(r.url))
             page.goto(url + "/", wait_until="load")

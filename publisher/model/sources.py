@@ -13,6 +13,8 @@ import rdflib
 
 from publisher.config import Settings
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 # File suffix -> media type of the RDF files lodpub reads.
 RDF_FILE_FORMATS = {
     ".ttl": "text/turtle",
@@ -52,6 +54,8 @@ def rdflib_term(term):
         return rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:  # rdflib tells plain and xsd:string literals apart; RDF 1.1 does not
+        return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 

@@ -1,7 +1,10 @@
-"""Run queries where they can be stopped: a child process per web worker runs them, and is killed at the deadline.
+"""Run queries where they can be stopped. A pyoxigraph query cannot be interrupted from a Python thread, so the
+only way to free the CPU of a runaway query is to end the process running it:
 
-A pyoxigraph query cannot be interrupted from a Python thread, so the only way to free the CPU of a runaway query is
-to end the process running it. The child is forked from the worker, so it shares the loaded store copy-on-write."""
+- under gunicorn, the worker runs the query itself and a watchdog thread answers 503 and kills the worker at the
+  deadline (gunicorn replaces it); this costs nothing per query;
+- elsewhere (tests, other WSGI servers), a child process per worker runs the queries and is killed at the deadline;
+  it is forked from the worker, so it shares the loaded store copy-on-write."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import itertools
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -183,3 +188,73 @@ class QueryExecutor:
         if status == "unavailable":
             raise StoreUnavailable(payload)
         raise QueryError(payload)
+
+
+class Watchdog(threading.Thread):
+    """One per worker process: at the deadline of a query still running, it answers the client itself with 503 on
+    the connection's socket and kills its own process, the one sure way to stop a pyoxigraph query and free the
+    CPU. gunicorn's arbiter forks a fresh worker from the preloaded master at once. Works because pyoxigraph
+    releases the GIL while it evaluates and serializes."""
+
+    POLL_SECONDS = 0.05  # how late past the deadline it may act
+
+    def __init__(self):
+        super().__init__(daemon=True, name="lodpub-query-watchdog")
+        self._condition = threading.Condition()
+        self._deadline: float | None = None
+        self._socket = None
+        self._answer = b""
+        self._fired = False
+
+    def arm(self, seconds: float, client_socket, message: str) -> None:
+        body = f"503 Query Timeout: {message}\n".encode()
+        answer = (f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                  f"Content-Length: {len(body)}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n")
+        with self._condition:  # no notify: waking the thread per query would cost more than the query
+            self._deadline, self._socket, self._answer = time.monotonic() + seconds, client_socket, answer.encode() + body
+
+    def disarm(self) -> bool:
+        """False when the watchdog has already fired: the process is about to end and must not answer again."""
+        with self._condition:
+            self._deadline = None
+            return not self._fired
+
+    def run(self) -> None:
+        with self._condition:
+            while self._deadline is None or time.monotonic() < self._deadline:
+                self._condition.wait(self.POLL_SECONDS)
+            self._fired = True
+        try:
+            self._socket.sendall(self._answer)
+        except OSError:
+            pass
+        finally:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+class InProcessExecutor:
+    """Under gunicorn: the worker runs the query itself, with no inter-process hop, guarded by its Watchdog."""
+
+    def __init__(self, store: Store, timeout: float, max_rows: int, base_iri: str):
+        self.store, self.timeout, self.max_rows, self.base_iri = store, timeout, max_rows, base_iri
+        self._watchdog: tuple[int, Watchdog] | None = None
+
+    def _guard(self) -> Watchdog:
+        if self._watchdog is None or self._watchdog[0] != os.getpid():
+            watchdog = Watchdog()
+            watchdog.start()
+            self._watchdog = (os.getpid(), watchdog)
+        return self._watchdog[1]
+
+    def run(self, job: QueryJob, client_socket) -> QueryResult:
+        watchdog = self._guard()
+        watchdog.arm(self.timeout, client_socket, f"The query ran longer than {self.timeout:g} s and was stopped.")
+        try:
+            return execute(self.store, job, self.max_rows, self.base_iri)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from exc
+        except (ValueError, OSError, TypeError) as exc:
+            raise QueryError(str(exc)) from exc
+        finally:
+            if not watchdog.disarm():
+                time.sleep(60)  # the watchdog has answered and is ending this process

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask import render_template
 
 from publisher.config import Settings
-from publisher.query.executor import QueryExecutor
+from publisher.query.executor import InProcessExecutor, QueryExecutor, QueryJob, QueryResult
 from publisher.query.limits import QuerySlots
 from publisher.store.base import Store
 from publisher.web import formats, html
@@ -26,8 +26,16 @@ class Publication:
         # Made here, in the process that loads the data (gunicorn's master with preload), so every worker shares
         # the slot files; each worker forks its own query child on first use.
         self.slots = QuerySlots(self.settings.max_queries_per_client, self.settings.max_running_queries)
-        self.executor = QueryExecutor(self.store, self.settings.query_timeout, self.settings.max_result_rows,
-                                      self.settings.base_iri)
+        limits = (self.store, self.settings.query_timeout, self.settings.max_result_rows, self.settings.base_iri)
+        self.executor = QueryExecutor(*limits)
+        self.in_process_executor = InProcessExecutor(*limits)
+
+    def run_query(self, job: QueryJob, environ: dict) -> QueryResult:
+        """In the worker under gunicorn (its socket lets the watchdog answer), else in the killable child."""
+        client_socket = environ.get("gunicorn.socket")
+        if client_socket is not None:
+            return self.in_process_executor.run(job, client_socket)
+        return self.executor.run(job)
 
     @property
     def base(self) -> str:

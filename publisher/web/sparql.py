@@ -100,7 +100,7 @@ def endpoint():
     job = QueryJob(query, info.form, fmt.key, default_graphs, named_graphs, info.has_dataset_clause)
     try:
         with _publication().slots.hold(request.remote_addr or "unknown"):
-            result = _publication().executor.run(job)
+            result = _publication().run_query(job, request.environ)
     except TooManyQueries as exc:
         return error_response(exc.status, "Too Many Requests" if exc.status == 429 else "Service Unavailable",
                               str(exc), {"Retry-After": str(exc.retry_after)})
