@@ -9,8 +9,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +22,7 @@ from urllib.parse import quote
 import requests
 
 from bench.generate import generate
+from bench.processes import free_port, server
 from publisher.config import PROJECT_ROOT
 
 BASE = "https://lod.example.org/"
@@ -73,12 +72,6 @@ class Results:
                      (scenario, size, variant)), None)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if not found:
@@ -124,39 +117,13 @@ def python_snippet(code: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-@contextmanager
-def server(command: list[str], env: dict, health: str, timeout: float = 900):
-    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"server failed: {process.stderr.read().decode()[-2000:]}")
-        try:
-            if requests.get(health, timeout=2).status_code < 500:
-                break
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(health)
-        time.sleep(0.3)
-    try:
-        yield process
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 def lodpub_server(data: Path, store: str, workers: int = 2):
     port = free_port()
     env = {"LODPUB_DATA_DIR": str(data), "LODPUB_BASE_IRI": BASE, "LODPUB_STORE": store,
            "LODPUB_MAX_QUERIES_PER_CLIENT": "8", "LODPUB_MAX_RUNNING_QUERIES": "8"}
     command = [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "--preload", "-b", f"127.0.0.1:{port}",
                "--timeout", "600", "bench.apps:bench_app()"]
-    return port, server(command, env, f"http://127.0.0.1:{port}/health")
+    return port, server(command, env, f"http://127.0.0.1:{port}/health", timeout=900)
 
 
 def pss_mb(pid: int) -> float:

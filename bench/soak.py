@@ -14,7 +14,8 @@ from collections import defaultdict
 
 import requests
 
-from bench.run import free_port, process_tree, pss_mb, server
+from bench.processes import free_port, server
+from bench.run import process_tree, pss_mb
 from publisher.config import PROJECT_ROOT
 
 RESOURCES = ["/id/organization/buero-internationale-beziehungen", "/id/organization/stadt-dortmund", "/id/sdg/15",

@@ -3,19 +3,14 @@ break, and a real `lodpub serve` on a free loopback port."""
 
 from __future__ import annotations
 
-import os
-import signal
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import requests
 
+from bench.processes import free_port, server, wait_for  # noqa: F401 - re-exported for the tests
 from publisher.config import PROJECT_ROOT, Settings
 from publisher.release import build_release, load_release, open_store
 from publisher.web.app import create_app
@@ -39,16 +34,10 @@ def oxigraph_binary() -> str:
 def oxigraph_server(tmp_path_factory):
     """A real Oxigraph server on a free loopback port, stopped after the session; yields its query URL."""
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/query?query=ASK%7B%7D", process)
-        yield f"{url}/query"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    command = [oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+               "--bind", f"127.0.0.1:{port}"]
+    with server(command, {}, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
+        yield f"http://127.0.0.1:{port}/query"
 
 
 BACKENDS = ("memory", "disk", "oxigraph")
@@ -87,49 +76,19 @@ def source_copy(tmp_path) -> Settings:
                     shapes_dir=tmp_path / "shapes")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def lodpub_command() -> list[str]:
     return [sys.executable, "-m", "publisher.cli"]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stdout.read().decode()[-2000:]}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise TimeoutError(url)
 
 
 @contextmanager
 def running_server(workers: int = 2, **settings_env: str):
     """`lodpub serve` on gunicorn on a free loopback port; settings_env become LODPUB_* variables."""
     port = free_port()
-    env = {**os.environ, "LODPUB_BASE_IRI": BASE, **{f"LODPUB_{k.upper()}": str(v) for k, v in settings_env.items()}}
-    process = subprocess.Popen(
-        [*lodpub_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT, start_new_session=True,
-    )
+    env = {"LODPUB_BASE_IRI": BASE, **{f"LODPUB_{k.upper()}": str(v) for k, v in settings_env.items()}}
+    command = [*lodpub_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/health", process)
+    with server(command, env, f"{url}/health", cwd=PROJECT_ROOT) as process:
         yield url, process
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="session")

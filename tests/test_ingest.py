@@ -67,12 +67,17 @@ def test_seed_ingest_conforms_and_carries_provenance(source_copy):
             assert (subject, PROV.wasDerivedFrom, capture) in graph, subject
 
 
-def test_page_without_contact_block(source_copy):
-    result = ingest(source_copy, [str(CAPTURES / "no-contact.txt")], None, url="https://example.org/ziel-13",
+def ingested(source_copy, capture: str) -> rdflib.Graph:
+    """The graph extracted from one of the test captures; it must conform."""
+    result = ingest(source_copy, [str(CAPTURES / capture)], None, url=f"https://example.org/{capture}",
                     retrieved="2026-11-01T10:00:00Z")
     assert result.report.conforms, result.report.describe()
+    return result.graph
+
+
+def test_page_without_contact_block(source_copy):
+    g = ingested(source_copy, "no-contact.txt")
     page = rdflib.URIRef(BASE + "id/page/ziel-13-massnahmen-zum-klimaschutz")
-    g = result.graph
     assert (page, SCHEMA.about, rdflib.URIRef("http://metadata.un.org/sdg/13")) in g
     assert (page, SCHEMA.mentions, rdflib.URIRef(BASE + "id/organization/platforma")) in g
     assert g.value(page, SCHEMA.mainEntity) is None
@@ -81,10 +86,7 @@ def test_page_without_contact_block(source_copy):
 
 
 def test_partnership_page_with_several_persons_and_another_postcode(source_copy):
-    result = ingest(source_copy, [str(CAPTURES / "klimapartnerschaft.html")], None, url="https://example.org/klima",
-                    retrieved="2026-11-01T10:00:00Z")
-    assert result.report.conforms, result.report.describe()
-    g = result.graph
+    g = ingested(source_copy, "klimapartnerschaft.html")
     partnership = rdflib.URIRef(BASE + "id/partnership/dortmund-musterstadt")
     assert (partnership, LP.partnershipKind, LP.ClimatePartnership) in g
     assert str(g.value(partnership, LP.thematicFocus)) == "Energieeffizienz"
@@ -101,10 +103,7 @@ def test_partnership_page_with_several_persons_and_another_postcode(source_copy)
 
 
 def test_english_page(source_copy):
-    result = ingest(source_copy, [str(CAPTURES / "english.html")], None, url="https://example.org/en",
-                    retrieved="2026-11-01T10:00:00Z")
-    assert result.report.conforms, result.report.describe()
-    g = result.graph
+    g = ingested(source_copy, "english.html")
     page = rdflib.URIRef(BASE + "id/page/international-dortmund")
     assert g.value(page, SCHEMA.name).language == "en"
     office = rdflib.URIRef(BASE + "id/organization/buero-internationale-beziehungen")
