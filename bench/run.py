@@ -205,9 +205,14 @@ def dereference(results: Results, size: int, port: int, paths: list[str], second
     variants = [("fixed bytes (floor)", ["/bench/fixed"], "text/turtle"), ("Turtle", paths, "text/turtle"),
                 ("JSON-LD", paths, "application/ld+json"), ("HTML", paths, "text/html")]
     # Warm-up, not measured: every worker makes each representation once per data version, then replays it.
+    # Repeated until throughput settles (two runs within 10%), at most 10 runs a format.
     for _, variant_paths, accept in variants[1:]:
-        for _ in range(2):
-            wrk(root, variant_paths, max(seconds, len(variant_paths) // 100), accept, workdir)
+        previous = 0.0
+        for _ in range(10):
+            current = wrk(root, variant_paths, seconds, accept, workdir)[0]
+            if previous and abs(current - previous) <= 0.1 * previous:
+                break
+            previous = current
     samples: dict[str, list] = {}
     for _ in range(rounds):
         for name, variant_paths, accept in variants:
