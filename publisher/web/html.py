@@ -106,6 +106,9 @@ class ResourceView:
         return Link(self.label(term), self.local(term.value), term.value)
 
     def value(self, term, depth: int = 0) -> Value:
+        if isinstance(term, ox.NamedNode) and term.value.startswith(self.iri + "/") and term in self._by_subject:
+            # a part of this resource (its contact, its address): shown in place, with a link of its own
+            return Value("bnode", self.label(term), href=self.local(term.value), rows=self._rows(term, depth=depth))
         if isinstance(term, ox.NamedNode):
             return Value("iri", self.label(term), href=self.local(term.value))
         if isinstance(term, ox.BlankNode):
