@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 
@@ -23,7 +24,10 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            output = process.stdout.read().decode()[-2000:] if process.stdout else ""
+            output = ""
+            if process.stdout and hasattr(process.stdout, "seek"):
+                process.stdout.seek(0)
+                output = process.stdout.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"server exited with {process.returncode}: {output}")
         try:
             if requests.get(url, timeout=2).status_code < 500:
@@ -38,8 +42,11 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
 @contextmanager
 def server(command: list[str], env: dict, health_url: str, timeout: float = 60, **popen):
     """Run command in its own session until the block ends; the whole process group is stopped after."""
-    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    # Output goes to a file, never a pipe: a server that logs every request would block on a full pipe.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True, **popen)
+    process.stdout = log
     try:
         wait_for(health_url, process, timeout)
         yield process
@@ -50,3 +57,4 @@ def server(command: list[str], env: dict, health_url: str, timeout: float = 60, 
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        log.close()
