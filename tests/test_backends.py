@@ -11,7 +11,6 @@ import requests
 
 from publisher.release import load_release, open_store
 from publisher.store import oxigraph as oxigraph_backend
-from publisher.store.base import StoreUnavailable
 from publisher.web.app import create_app
 from tests.conftest import free_port, lodpub_command, oxigraph_binary, wait_for
 

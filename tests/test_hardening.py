@@ -5,18 +5,16 @@ with the routes."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import string
 import subprocess
-import sys
 import time
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from publisher.config import PROJECT_ROOT, Settings
+from publisher.config import Settings
 from publisher.ingest.capture import NotATemplatePage, read_html_capture, read_text_capture
 from publisher.release import build_release
 from publisher.web.app import create_app

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from publisher.config import PROJECT_ROOT, Settings
+from publisher.config import PROJECT_ROOT
 from publisher.ingest.fetch import FetchError, Fetcher
 from publisher.ingest.run import change_report, ingest
 from tests.conftest import BASE, lodpub_command

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, DCTERMS as DCT
+from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS, XSD, DCTERMS as DCT
 
 from publisher import __version__
 from publisher.ingest.capture import PageStructure
@@ -218,7 +218,7 @@ class PageExtractor:
             self._person(office, person)
         return office
 
-    def _site(self, office: URIRef, contact, point: BNode) -> None:
+    def _site(self, office: URIRef, contact, point: URIRef) -> None:
         g = self.g
         full = f"{contact.street}, {contact.postcode} {contact.town}"
         site = self.derived(self.iri("site", contact.street))
