@@ -10,7 +10,7 @@ from publisher.config import Settings
 from publisher.store.base import Store
 from publisher.web import formats
 from publisher.web.app import create_app
-from publisher.web.metadata import DUMPS
+from publisher.web.metadata import DUMPS, dereferenceable_iris
 
 # Media type of each file suffix the export writes.
 SUFFIX_TYPES = {
@@ -103,13 +103,9 @@ def nginx_config(root: Path, listen: str) -> str:
 
 
 def resource_paths(app) -> list[str]:
-    """Paths of every IRI the live server dereferences (as listed in the sitemap), plus the namespace roots."""
+    """Paths of every IRI the live server dereferences, as the sitemap lists them."""
     publication = app.extensions["lodpub"]
-    base = publication.base
-    rows = publication.store.query(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && (
-        STRSTARTS(STR(?s), "{base}id/") || STRSTARTS(STR(?s), "{base}def/") || STRSTARTS(STR(?s), "{base}shapes/"))
-        && !CONTAINS(STR(?s), "#")) }}""")
-    return sorted("/" + row["s"].value[len(base):] for row in rows)
+    return ["/" + iri[len(publication.base):] for iri in dereferenceable_iris(publication.store, publication.base)]
 
 
 def export(settings: Settings, target: Path, listen: str = "127.0.0.1:8080", store: Store | None = None) -> int:

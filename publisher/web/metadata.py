@@ -243,6 +243,14 @@ def dump(key: str):
     return send(dump_representation(DUMPS_BY_KEY[key]), vary="", compress=False)
 
 
+def dereferenceable_iris(store, base: str, limit: int | None = None) -> list[str]:
+    """Every IRI the server answers under /id/, /def/ and /shapes/ (hash IRIs are answered by their document)."""
+    rows = store.query(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && (
+        STRSTARTS(STR(?s), "{base}id/") || STRSTARTS(STR(?s), "{base}def/") || STRSTARTS(STR(?s), "{base}shapes/"))
+        && !CONTAINS(STR(?s), "#")) }} ORDER BY ?s {f"LIMIT {limit}" if limit else ""}""")
+    return [row["s"].value for row in rows]
+
+
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap():
     check_params(set())
@@ -250,12 +258,9 @@ def sitemap():
     base, host = publication.base, request.host_url
 
     def make():
-        rows = publication.store.query(f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && (
-            STRSTARTS(STR(?s), "{base}id/") || STRSTARTS(STR(?s), "{base}def/") || STRSTARTS(STR(?s), "{base}shapes/"))
-            && !CONTAINS(STR(?s), "#")) }} ORDER BY ?s LIMIT {SITEMAP_LIMIT}""")
         lastmod = publication.store.modified.strftime("%Y-%m-%d")
-        entries = "".join(f"<url><loc>{escape(local_url(row['s'].value, base, host))}</loc><lastmod>{lastmod}</lastmod></url>\n"
-                          for row in rows)
+        entries = "".join(f"<url><loc>{escape(local_url(iri, base, host))}</loc><lastmod>{lastmod}</lastmod></url>\n"
+                          for iri in dereferenceable_iris(publication.store, base, SITEMAP_LIMIT))
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
         return Representation(body.encode(), "application/xml")

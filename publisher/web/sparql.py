@@ -16,6 +16,7 @@ from publisher.web import formats
 from publisher.web.describe import is_safe_iri
 from publisher.web.errors import error_response
 from publisher.web.html import local_url
+from publisher.web.metadata import integer
 from publisher.web.http import send
 from publisher.web.resources import check_params, preferred_language
 from publisher.web.sparql_examples import EXAMPLES
@@ -136,7 +137,6 @@ def service_description() -> list[ox.Triple]:
     endpoint_node = N(f"{base}sparql")
     dataset, default_graph = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
     void_triples = N(formats.PREFIXES["void"] + "triples")
-    integer = lambda n: L(str(n), datatype=N("http://www.w3.org/2001/XMLSchema#integer"))  # noqa: E731
     triples = [
         T(endpoint_node, RDF_TYPE, N(f"{SD}Service")),
         T(endpoint_node, N(f"{SD}endpoint"), endpoint_node),
